@@ -5,6 +5,7 @@ import { readableStorage, signOut, signUp, uniqueEmail, waitForTaskBoard } from 
 const newTask = (page: Page) => page.getByLabel("New task");
 const titles = (page: Page) => page.getByTestId("task-title");
 const counter = (page: Page) => page.getByTestId("task-count");
+const saveStatus = (page: Page) => page.getByTestId("save-status");
 
 /** Adds a task and waits until the server has confirmed it: its controls are enabled then. */
 async function addTask(page: Page, title: string) {
@@ -65,6 +66,7 @@ test("the TodoMVC journey: add, complete, edit, filter, clear, reload, sign out"
   await expect(counter(page)).toHaveText("2 items left");
 
   // The first HTML of the page already holds the tasks, as stored by the server.
+  await expect(saveStatus(page)).toHaveText("All changes saved");
   const html = await (await page.request.get("/tasks")).text();
   expect(html).toContain("Write the quarterly report");
   expect(html).toContain("Call mum");
@@ -97,19 +99,32 @@ test("mark all, the counter's singular, and an emptied title deleting its task",
 
   await page.getByLabel("Mark all as complete").check();
   await expect(counter(page)).toHaveText("0 items left");
-  // The board shows the answer to "mark all" when it arrives, so a task changed in the
-  // meantime flickers back until its own answer comes (README, Known limitations): wait for
-  // that answer before the next change.
-  const untoggled = page.waitForResponse((response) =>
-    response.url().endsWith("/api/tasks/toggle-all"),
-  );
+  await expect(saveStatus(page)).toHaveText("All changes saved");
+
+  // "One" is completed while the answer to "mark all as active" is held back. The changes reach
+  // the server in the order they were made, and that late answer must not show "One" active
+  // again.
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route("**/api/tasks/toggle-all", async (route) => {
+    await held;
+    await route.continue();
+  });
   await page.getByLabel("Mark all as complete").uncheck();
   await expect(counter(page)).toHaveText("2 items left");
-  await untoggled;
-  await expect(async () => {
-    await page.getByLabel("Complete “One”").check();
-    await expect(counter(page)).toHaveText("1 item left", { timeout: 1_000 });
-  }).toPass({ timeout: 10_000 });
+  await page.getByLabel("Complete “One”").check();
+  await expect(counter(page)).toHaveText("1 item left");
+  await expect(saveStatus(page)).toHaveText("Saving…");
+  const answered = page.waitForResponse((response) =>
+    response.url().endsWith("/api/tasks/toggle-all"),
+  );
+  release();
+  await answered;
+  await expect(saveStatus(page)).toHaveText("All changes saved");
+  await expect(counter(page)).toHaveText("1 item left");
+  await expect(page.getByLabel("Complete “One”")).toBeChecked();
+  await expect(page.getByLabel("Complete “Two”")).not.toBeChecked();
+  await page.unroute("**/api/tasks/toggle-all");
 
   await titles(page).filter({ hasText: "Two" }).dblclick();
   await page.getByLabel("Edit title of “Two”").fill("   ");
@@ -117,9 +132,47 @@ test("mark all, the counter's singular, and an emptied title deleting its task",
   await expect(titles(page)).toHaveText(["One"]);
 
   // The deletion and the toggles reached the server.
+  await expect(saveStatus(page)).toHaveText("All changes saved");
   await page.reload();
   await expect(titles(page)).toHaveText(["One"]);
   await expect(page.getByLabel("Complete “One”")).toBeChecked();
+});
+
+test("while a change is saving the page says so and asks before it is left", async ({ page }) => {
+  await signUp(page, "Saver", uniqueEmail("saving"));
+  await waitForTaskBoard(page);
+  await expect(saveStatus(page)).toHaveText("");
+  await addTask(page, "Slow one");
+  await expect(saveStatus(page)).toHaveText("All changes saved");
+
+  // The deletion is held on its way to the server until released.
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route("**/api/tasks/**", async (route) => {
+    if (route.request().method() === "DELETE") await held;
+    await route.continue();
+  });
+  const list = page.getByRole("list", { name: "Task list" });
+  await page.getByRole("button", { name: "Delete “Slow one”" }).click();
+  await expect(titles(page)).toHaveCount(0);
+  await expect(saveStatus(page)).toHaveText("Saving…");
+  await expect(list).toHaveAttribute("aria-busy", "true");
+
+  // Leaving now would drop the change: the browser asks first, and the visitor stays.
+  const dialog = page.waitForEvent("dialog");
+  await page.close({ runBeforeUnload: true });
+  const asked = await dialog;
+  expect(asked.type()).toBe("beforeunload");
+  await asked.dismiss();
+
+  release();
+  await expect(saveStatus(page)).toHaveText("All changes saved");
+  await expect(list).not.toHaveAttribute("aria-busy", /.*/);
+  // Nothing is in flight any more, so a reload does not ask (an unanswered question would
+  // stall it), and the server has the deletion.
+  await page.reload();
+  await waitForTaskBoard(page);
+  await expect(titles(page)).toHaveCount(0);
 });
 
 test("a change the backend refuses is rolled back with a visible message", async ({ page }) => {

@@ -3,6 +3,7 @@
 
 use std::future::Future;
 
+use futures::channel::oneshot;
 use leptos::prelude::*;
 
 use crate::{
@@ -12,7 +13,7 @@ use crate::{
     },
     components::protected::SignInRedirect,
     model::tasks::{normalize_title, Task},
-    pages::tasks::edits::{remove_where, replace, restore},
+    pages::tasks::edits::{remove_where, replace, restore, Stamps},
 };
 
 /// Ids of tasks the server has not confirmed yet start with this.
@@ -30,7 +31,14 @@ pub struct Board {
     pub tasks: RwSignal<Vec<Task>>,
     /// The last refusal, shown with `role="alert"` until dismissed or replaced.
     pub alert: RwSignal<Option<String>>,
+    /// Changes sent to the server and not answered yet.
+    pub in_flight: RwSignal<u32>,
+    /// Changes sent since the page loaded.
+    pub sent: RwSignal<u32>,
     next_pending: StoredValue<u64>,
+    stamps: StoredValue<Stamps>,
+    /// Resolves when the change sent last has been answered; the next one waits for it.
+    last_change: StoredValue<Option<oneshot::Receiver<()>>>,
     sign_in: StoredValue<(SignInRedirect, String)>,
 }
 
@@ -40,7 +48,11 @@ impl Board {
         Board {
             tasks: RwSignal::new(initial),
             alert: RwSignal::new(None),
+            in_flight: RwSignal::new(0),
+            sent: RwSignal::new(0),
             next_pending: StoredValue::new(0),
+            stamps: StoredValue::new(Stamps::default()),
+            last_change: StoredValue::new(None),
             sign_in: StoredValue::new((SignInRedirect::new(), sign_in_url)),
         }
     }
@@ -100,15 +112,12 @@ impl Board {
             }
         });
 
+        let stamp = self.stamp([id.as_str()]);
         let (call_id, ok_id) = (id.clone(), id.clone());
         self.send(
             format!("Updating “{title}”"),
             move |client| async move { client.set_completed(&call_id, completed).await },
-            move |board, task| {
-                board.tasks.update(|tasks| {
-                    replace(tasks, &ok_id, task);
-                })
-            },
+            move |board, task| board.take_answer(&ok_id, stamp, task),
             move |board| {
                 board.tasks.update(|tasks| {
                     if let Some(task) = tasks.iter_mut().find(|t| t.id == id) {
@@ -138,15 +147,12 @@ impl Board {
         }
         self.set_title(&id, &title);
 
+        let stamp = self.stamp([id.as_str()]);
         let (call_id, ok_id) = (id.clone(), id.clone());
         self.send(
             format!("Renaming “{old_title}”"),
             move |client| async move { client.rename_task(&call_id, &title).await },
-            move |board, task| {
-                board.tasks.update(|tasks| {
-                    replace(tasks, &ok_id, task);
-                })
-            },
+            move |board, task| board.take_answer(&ok_id, stamp, task),
             move |board| board.set_title(&id, &old_title),
         );
     }
@@ -182,6 +188,7 @@ impl Board {
                 task.completed = completed;
             }
         });
+        let stamp = self.stamp(before.iter().map(|(id, _)| id.as_str()));
 
         self.send(
             if completed {
@@ -190,13 +197,11 @@ impl Board {
                 "Marking all tasks active".to_owned()
             },
             move |client| async move { client.toggle_all(completed).await },
-            |board, updated| {
-                board.tasks.update(|tasks| {
-                    for task in updated {
-                        let id = task.id.clone();
-                        replace(tasks, &id, task);
-                    }
-                })
+            move |board, updated| {
+                for task in updated {
+                    let id = task.id.clone();
+                    board.take_answer(&id, stamp, task);
+                }
             },
             move |board| {
                 board.tasks.update(|tasks| {
@@ -238,6 +243,24 @@ impl Board {
             .with(|tasks| tasks.iter().find(|t| t.id == id).map(|t| t.title.clone()))
     }
 
+    /// Records a change touching `ids`; see [`Stamps`]. (A board already disposed of gets 0,
+    /// which no task's last change ever has.)
+    fn stamp<'a>(self, ids: impl IntoIterator<Item = &'a str>) -> u64 {
+        self.stamps
+            .try_update_value(|stamps| stamps.stamp(ids))
+            .unwrap_or(0)
+    }
+
+    /// Shows `task` as the server answered the change stamped `stamp`, unless a later change
+    /// has touched the task since: that change's own answer will show it.
+    fn take_answer(self, id: &str, stamp: u64, task: Task) {
+        if self.stamps.with_value(|stamps| stamps.is_latest(id, stamp)) {
+            self.tasks.update(|tasks| {
+                replace(tasks, id, task);
+            });
+        }
+    }
+
     fn set_title(self, id: &str, title: &str) {
         self.tasks.update(|tasks| {
             if let Some(task) = tasks.iter_mut().find(|t| t.id == id) {
@@ -246,8 +269,15 @@ impl Board {
         });
     }
 
-    /// Runs `call` with an API client in the background; then `confirm` with its result, or
-    /// `undo` and an alert naming `action` and the reason.
+    /// Runs `call` with an API client in the background, once every change sent before it has
+    /// been answered; then `confirm` with its result, or `undo` and an alert naming `action` and
+    /// the reason. `in_flight` counts it until then.
+    ///
+    /// Changes reach the server one at a time, in the order they were made, so that the state
+    /// the server ends with is the one the page shows (two requests in flight at once may be
+    /// handled in either order).
+    // LIMITATION: a request that never ends holds back every later change of the page; the
+    // browser's own network timeout is the only bound.
     fn send<T, F, Fut>(
         self,
         action: String,
@@ -260,8 +290,21 @@ impl Board {
         Fut: Future<Output = Result<T, ApiError>> + 'static,
     {
         self.alert.set(None);
+        self.in_flight.update(|n| *n += 1);
+        self.sent.update(|n| *n += 1);
+        let (answered, this_change) = oneshot::channel::<()>();
+        let previous = self
+            .last_change
+            .try_update_value(|last| last.replace(this_change))
+            .flatten();
         leptos::task::spawn_local(async move {
-            match call(default_client()).await {
+            if let Some(previous) = previous {
+                // An error only means that change's task is gone: nothing to wait for.
+                let _ = previous.await;
+            }
+            let result = call(default_client()).await;
+            self.in_flight.update(|n| *n = n.saturating_sub(1));
+            match result {
                 Ok(value) => confirm(self, value),
                 Err(error) => {
                     undo(self);
@@ -271,6 +314,8 @@ impl Board {
                     }
                 }
             }
+            // The next change may go now; nobody waiting for it is fine too.
+            let _ = answered.send(());
         });
     }
 }

@@ -1,6 +1,8 @@
 //! Edits of the local task list used for optimistic updates, and their inverses for rolling
 //! back when the server refuses.
 
+use std::collections::HashMap;
+
 use crate::model::tasks::Task;
 
 /// Replaces the task with id `id` by `task`; false when there is none.
@@ -38,6 +40,32 @@ pub fn restore(tasks: &mut Vec<Task>, removed: Vec<(usize, Task)>) {
         }
         let at = index.min(tasks.len());
         tasks.insert(at, task);
+    }
+}
+
+/// Which change made on the page was the last to touch each task. An answer from the server
+/// carries the task as that answer's change left it; it may only replace the task on the page
+/// when no later change has touched the task since (else the page would show the older state
+/// until the later answer arrives).
+#[derive(Debug, Default)]
+pub struct Stamps {
+    next: u64,
+    last: HashMap<String, u64>,
+}
+
+impl Stamps {
+    /// Records a new change touching `ids` and returns its stamp.
+    pub fn stamp<'a>(&mut self, ids: impl IntoIterator<Item = &'a str>) -> u64 {
+        self.next += 1;
+        for id in ids {
+            self.last.insert(id.to_owned(), self.next);
+        }
+        self.next
+    }
+
+    /// Whether the change stamped `stamp` is still the last one that touched `id`.
+    pub fn is_latest(&self, id: &str, stamp: u64) -> bool {
+        self.last.get(id) == Some(&stamp)
     }
 }
 
@@ -92,5 +120,17 @@ mod tests {
         assert!(replace(&mut tasks, "pending-1", task("k9", false)));
         assert_eq!(ids(&tasks), ["k9", "b"]);
         assert!(!replace(&mut tasks, "missing", task("x", false)));
+    }
+
+    #[test]
+    fn only_the_last_change_of_a_task_may_replace_it() {
+        let mut stamps = Stamps::default();
+        let all = stamps.stamp(["a", "b"]);
+        assert!(stamps.is_latest("a", all));
+        let one = stamps.stamp(["a"]);
+        assert!(!stamps.is_latest("a", all));
+        assert!(stamps.is_latest("a", one));
+        assert!(stamps.is_latest("b", all));
+        assert!(!stamps.is_latest("c", all));
     }
 }

@@ -37,6 +37,19 @@ pub fn items_left_label(active: usize) -> String {
     format!("{active} {noun} left")
 }
 
+/// The save status beside the list: "Saving…" while changes are on their way to the server,
+/// "All changes saved" once every change sent since the page loaded has been answered (a refused
+/// one is rolled back and named in the alert), nothing before the first change.
+pub fn save_status_label(in_flight: u32, sent: u32) -> &'static str {
+    if in_flight > 0 {
+        "Saving…"
+    } else if sent > 0 {
+        "All changes saved"
+    } else {
+        ""
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,5 +93,13 @@ mod tests {
         assert!(is_visible(&task(true), TaskFilter::Completed));
         assert!(!is_visible(&task(false), TaskFilter::Completed));
         assert!(is_visible(&task(true), TaskFilter::All));
+    }
+
+    #[test]
+    fn the_save_status_says_saving_until_every_sent_change_is_answered() {
+        assert_eq!(save_status_label(0, 0), "");
+        assert_eq!(save_status_label(1, 1), "Saving…");
+        assert_eq!(save_status_label(2, 5), "Saving…");
+        assert_eq!(save_status_label(0, 5), "All changes saved");
     }
 }

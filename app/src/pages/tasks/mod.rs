@@ -23,7 +23,9 @@ use crate::{
 };
 use board::Board;
 use item::TaskItem;
-use list_view::{filter_from_segment, filter_href, is_visible, items_left_label};
+use list_view::{
+    filter_from_segment, filter_href, is_visible, items_left_label, save_status_label,
+};
 use verify_banner::VerifyEmailBanner;
 
 /// The tasks page; the URL segment after `/tasks` selects the filter.
@@ -121,6 +123,15 @@ fn TaskBoard(board: Board, filter: Signal<TaskFilter>) -> impl IntoView {
         }
     });
 
+    // Leaving the page while a change is on its way would drop it: the browser asks first.
+    // (`preventDefault` on `beforeunload` is the standard way to ask; leptos has no typed event.)
+    let leave_guard = window_event_listener_untyped("beforeunload", move |event| {
+        if board.in_flight.get_untracked() > 0 {
+            event.prevent_default();
+        }
+    });
+    on_cleanup(move || leave_guard.remove());
+
     let on_submit = move |event: ev::SubmitEvent| {
         event.prevent_default();
         if let Some(input) = new_task.get() {
@@ -171,6 +182,9 @@ fn TaskBoard(board: Board, filter: Signal<TaskFilter>) -> impl IntoView {
                         }
                     })
             }}
+            <p class="save-status" role="status" data-testid="save-status">
+                {move || save_status_label(board.in_flight.get(), board.sent.get())}
+            </p>
             <form class="new-task" on:submit=on_submit>
                 <label for="new-task">"New task"</label>
                 <input
@@ -193,7 +207,11 @@ fn TaskBoard(board: Board, filter: Signal<TaskFilter>) -> impl IntoView {
                     <label for="toggle-all">"Mark all as complete"</label>
                 </div>
             </Show>
-            <ul class="task-list" aria-label="Task list">
+            <ul
+                class="task-list"
+                aria-label="Task list"
+                aria-busy=move || (board.in_flight.get() > 0).then_some("true")
+            >
                 <For each=visible_ids key=|id| id.clone() let:id>
                     <TaskItem id board/>
                 </For>
