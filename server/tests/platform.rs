@@ -58,6 +58,65 @@ async fn a_body_over_the_limit_is_refused_with_413_before_any_handler_runs() {
         .await
         .unwrap();
     assert_eq!(response.status(), 413);
+    assert_eq!(
+        response.json::<serde_json::Value>().await.unwrap(),
+        serde_json::json!({
+            "message": "The request body is larger than the server accepts.",
+            "code": "PAYLOAD_TOO_LARGE"
+        })
+    );
+}
+
+#[tokio::test]
+async fn under_api_an_unknown_path_or_method_gets_a_json_error_and_pages_keep_html() {
+    let server = TestServer::start(&[]).await;
+    let not_found = serde_json::json!({
+        "message": "No API route has this path.",
+        "code": "NOT_FOUND"
+    });
+    for path in [
+        "/api/nothing-here",
+        "/api/auth/nothing-here",
+        "/api/tasks/a/b",
+    ] {
+        let response = server.client.get(server.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), 404, "{path}");
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/json",
+            "{path}"
+        );
+        assert_eq!(
+            response.json::<serde_json::Value>().await.unwrap(),
+            not_found,
+            "{path}"
+        );
+    }
+
+    let response = server
+        .client
+        .put(server.url("/api/tasks"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 405);
+    assert_eq!(response.headers()["allow"], "GET,HEAD,POST");
+    assert_eq!(
+        response.json::<serde_json::Value>().await.unwrap()["code"],
+        "METHOD_NOT_ALLOWED"
+    );
+
+    let page = server
+        .client
+        .get(server.url("/nothing-here"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 404);
+    assert!(page.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
 }
 
 #[tokio::test]
@@ -137,4 +196,27 @@ async fn api_responses_carry_the_csp_too() {
         .to_str()
         .unwrap()
         .contains("frame-ancestors 'none'"));
+}
+
+#[tokio::test]
+async fn a_page_path_with_a_trailing_slash_is_sent_to_the_path_without_it() {
+    let server = TestServer::start(&[]).await;
+    let response = server
+        .client
+        .get(server.url("/tasks/active/?x=1"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 308);
+    assert_eq!(response.headers()["location"], "/tasks/active?x=1");
+    assert!(response.headers().contains_key("content-security-policy"));
+
+    // The API is not redirected: its clients may not follow redirects on every method.
+    let api = server
+        .client
+        .get(server.url("/api/auth/ok/"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(api.status(), 404);
 }

@@ -1,7 +1,10 @@
 //! HTTP concerns shared by every route: request ids and request logs, security headers (the
-//! Content-Security-Policy in [`csp`]), compression and the body limit.
+//! Content-Security-Policy in [`csp`]), compression, the body limit, and JSON bodies for the
+//! refusals made below the API handlers.
 
+mod api_errors;
 pub mod csp;
+mod trailing_slash;
 
 use std::time::Duration;
 
@@ -60,7 +63,11 @@ pub fn apply(
                 HeaderValue::from_static("DENY"),
             ))
             .layer(axum::middleware::from_fn_with_state(policy, csp::apply))
+            .layer(axum::middleware::from_fn(trailing_slash::redirect))
             .layer(CompressionLayer::new())
+            // Inside compression (it replaces bodies) and outside the limit and the timeout
+            // (whose refusals it rewrites).
+            .layer(axum::middleware::from_fn(api_errors::json_refusals))
             .layer(RequestBodyLimitLayer::new(body_limit_bytes))
             .layer(tower_http::timeout::TimeoutLayer::with_status_code(
                 axum::http::StatusCode::REQUEST_TIMEOUT,

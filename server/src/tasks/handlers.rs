@@ -34,16 +34,15 @@ pub async fn list(
     caller: Bearer,
     query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Vec<Task>>, TasksError> {
-    let filter = match query.ok().and_then(|Query(q)| q.filter).as_deref() {
+    let bad_filter =
+        || TasksError::invalid("filter", "The filter must be all, active or completed.");
+    // A query that does not parse (a repeated `filter`, say) is refused, never read as "all".
+    let Query(query) = query.map_err(|_| bad_filter())?;
+    let filter = match query.filter.as_deref() {
         None | Some("all") => TaskFilter::All,
         Some("active") => TaskFilter::Active,
         Some("completed") => TaskFilter::Completed,
-        Some(_) => {
-            return Err(TasksError::invalid(
-                "filter",
-                "The filter must be all, active or completed.",
-            ))
-        }
+        Some(_) => return Err(bad_filter()),
     };
     store::list(&state.db, &caller.user_id, filter)
         .await?
