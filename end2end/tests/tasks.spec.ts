@@ -101,13 +101,22 @@ test("mark all, the counter's singular, and an emptied title deleting its task",
   await expect(counter(page)).toHaveText("0 items left");
   await expect(saveStatus(page)).toHaveText("All changes saved");
 
-  // "One" is completed while the answer to "mark all as active" is held back. The changes reach
-  // the server in the order they were made, and that late answer must not show "One" active
-  // again.
-  let release = () => {};
-  const held = new Promise<void>((resolve) => (release = resolve));
-  await page.route("**/api/tasks/toggle-all", async (route) => {
-    await held;
+  // "One" is completed while the answer to "mark all as active" is held back. The page sends
+  // its changes in order, so the change to "One" waits for that answer; when the answer comes
+  // it must not show "One" active again, and the server must end with "One" completed.
+  let releaseToggleAll = () => {};
+  const toggleAllHeld = new Promise<void>((resolve) => (releaseToggleAll = resolve));
+  let releasePatch = () => {};
+  const patchHeld = new Promise<void>((resolve) => (releasePatch = resolve));
+  let patchSent = () => {};
+  const patchArrived = new Promise<void>((resolve) => (patchSent = resolve));
+  await page.route("**/api/tasks/**", async (route) => {
+    if (route.request().url().endsWith("/api/tasks/toggle-all")) {
+      await toggleAllHeld;
+    } else if (route.request().method() === "PATCH") {
+      patchSent();
+      await patchHeld;
+    }
     await route.continue();
   });
   await page.getByLabel("Mark all as complete").uncheck();
@@ -115,16 +124,19 @@ test("mark all, the counter's singular, and an emptied title deleting its task",
   await page.getByLabel("Complete “One”").check();
   await expect(counter(page)).toHaveText("1 item left");
   await expect(saveStatus(page)).toHaveText("Saving…");
-  const answered = page.waitForResponse((response) =>
-    response.url().endsWith("/api/tasks/toggle-all"),
-  );
-  release();
-  await answered;
-  await expect(saveStatus(page)).toHaveText("All changes saved");
+
+  // The change to "One" is sent only once the page has taken in the "mark all" answer.
+  releaseToggleAll();
+  await patchArrived;
+  await expect(saveStatus(page)).toHaveText("Saving…");
   await expect(counter(page)).toHaveText("1 item left");
   await expect(page.getByLabel("Complete “One”")).toBeChecked();
   await expect(page.getByLabel("Complete “Two”")).not.toBeChecked();
-  await page.unroute("**/api/tasks/toggle-all");
+
+  releasePatch();
+  await expect(saveStatus(page)).toHaveText("All changes saved");
+  await expect(counter(page)).toHaveText("1 item left");
+  await page.unroute("**/api/tasks/**");
 
   await titles(page).filter({ hasText: "Two" }).dblclick();
   await page.getByLabel("Edit title of “Two”").fill("   ");

@@ -57,7 +57,7 @@ fn describe(status: StatusCode) -> Option<(&'static str, &'static str)> {
         ),
         StatusCode::REQUEST_TIMEOUT => (
             "REQUEST_TIMEOUT",
-            "The request did not arrive in full within 30 seconds.",
+            "The request was not answered within 30 seconds.",
         ),
         StatusCode::PAYLOAD_TOO_LARGE => (
             "PAYLOAD_TOO_LARGE",

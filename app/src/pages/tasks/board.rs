@@ -254,7 +254,12 @@ impl Board {
     /// Shows `task` as the server answered the change stamped `stamp`, unless a later change
     /// has touched the task since: that change's own answer will show it.
     fn take_answer(self, id: &str, stamp: u64, task: Task) {
-        if self.stamps.with_value(|stamps| stamps.is_latest(id, stamp)) {
+        // The board may be gone (the person moved to another page): its answers still arrive.
+        let latest = self
+            .stamps
+            .try_with_value(|stamps| stamps.is_latest(id, stamp))
+            .unwrap_or(false);
+        if latest {
             self.tasks.update(|tasks| {
                 replace(tasks, id, task);
             });
@@ -310,7 +315,10 @@ impl Board {
                     undo(self);
                     self.alert.set(Some(format!("{action} failed. {error}")));
                     if error == ApiError::Unauthorized {
-                        self.sign_in.with_value(|(redirect, url)| redirect.go(url));
+                        // `try_`: the board may already be gone, e.g. after the first
+                        // refusal's own redirect.
+                        self.sign_in
+                            .try_with_value(|(redirect, url)| redirect.go(url));
                     }
                 }
             }

@@ -63,9 +63,10 @@ impl Stamps {
         self.next
     }
 
-    /// Whether the change stamped `stamp` is still the last one that touched `id`.
+    /// Whether no change after the one stamped `stamp` has touched `id`. A task no stamped
+    /// change has touched (one still being created when "mark all" was sent) takes any answer.
     pub fn is_latest(&self, id: &str, stamp: u64) -> bool {
-        self.last.get(id) == Some(&stamp)
+        self.last.get(id).is_none_or(|&last| last == stamp)
     }
 }
 
@@ -131,6 +132,6 @@ mod tests {
         assert!(!stamps.is_latest("a", all));
         assert!(stamps.is_latest("a", one));
         assert!(stamps.is_latest("b", all));
-        assert!(!stamps.is_latest("c", all));
+        assert!(stamps.is_latest("never-stamped", all));
     }
 }

@@ -128,6 +128,9 @@ fn TaskBoard(board: Board, filter: Signal<TaskFilter>) -> impl IntoView {
     let leave_guard = window_event_listener_untyped("beforeunload", move |event| {
         if board.in_flight.get_untracked() > 0 {
             event.prevent_default();
+            // Browsers from before the standard ask only when `returnValue` is set too.
+            #[cfg(feature = "hydrate")]
+            let _ = js_sys::Reflect::set(&event, &"returnValue".into(), &true.into());
         }
     });
     on_cleanup(move || leave_guard.remove());
