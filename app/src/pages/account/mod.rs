@@ -9,23 +9,34 @@ mod sessions;
 
 use leptos::prelude::*;
 
-use crate::{auth::account::ChangePassword, components::protected::Protected, model::auth::User};
+use crate::{
+    auth::{
+        account::ChangePassword,
+        sessions::{RevokeOtherSessions, RevokeSession},
+    },
+    components::protected::Protected,
+    model::auth::User,
+};
 use delete::DeleteAccountForm;
 use password::PasswordForm;
 use profile::Profile;
-use sessions::Sessions;
+use sessions::{session_list, Sessions};
 
 /// The account page.
 #[component]
 pub fn AccountPage() -> impl IntoView {
+    // Shared: a password change can end the other sessions, so the list reloads after it. The
+    // list is created here, once per page, not inside the protected part (see `TasksPage`).
+    let password_changes = ServerAction::<ChangePassword>::new();
+    let revoke = ServerAction::<RevokeSession>::new();
+    let revoke_others = ServerAction::<RevokeOtherSessions>::new();
+    let sessions = session_list(revoke, revoke_others, password_changes);
     view! {
-        <Protected children=|user: User| {
-            // Shared: a password change can end the other sessions, so the list reloads after it.
-            let password_changes = ServerAction::<ChangePassword>::new();
+        <Protected children=move |user: User| {
             view! {
                 <h1 class="page-title">"Your account"</h1>
                 <Profile user/>
-                <Sessions password_changes/>
+                <Sessions sessions revoke revoke_others/>
                 <PasswordForm action=password_changes/>
                 <DeleteAccountForm/>
             }

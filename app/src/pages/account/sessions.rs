@@ -17,13 +17,18 @@ use crate::{
 
 use super::short_utc;
 
-/// The list of the user's sessions. It is loaded again after each change to the sessions,
-/// and after a password change (which may have ended the other sessions).
-#[component]
-pub fn Sessions(password_changes: ServerAction<ChangePassword>) -> impl IntoView {
-    let revoke = ServerAction::<RevokeSession>::new();
-    let revoke_others = ServerAction::<RevokeOtherSessions>::new();
-    let sessions = Resource::new(
+/// The user's sessions, loaded again after each change to the sessions and after a password
+/// change (which may have ended the other sessions).
+pub type SessionList = Resource<Result<Vec<AccountSession>, AppError>>;
+
+/// The resource behind [`Sessions`]. Created by the page itself, once, outside the protected
+/// part of the page (see `TasksPage` for why).
+pub fn session_list(
+    revoke: ServerAction<RevokeSession>,
+    revoke_others: ServerAction<RevokeOtherSessions>,
+    password_changes: ServerAction<ChangePassword>,
+) -> SessionList {
+    Resource::new(
         move || {
             (
                 revoke.version().get(),
@@ -32,7 +37,16 @@ pub fn Sessions(password_changes: ServerAction<ChangePassword>) -> impl IntoView
             )
         },
         |_| list_sessions(),
-    );
+    )
+}
+
+/// The list of the user's sessions, with a button to end each other one and all of them.
+#[component]
+pub fn Sessions(
+    sessions: SessionList,
+    revoke: ServerAction<RevokeSession>,
+    revoke_others: ServerAction<RevokeOtherSessions>,
+) -> impl IntoView {
     let message = last_message(revoke, revoke_others);
     let pending = Signal::derive(move || revoke.pending().get() || revoke_others.pending().get());
 
