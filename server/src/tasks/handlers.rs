@@ -21,10 +21,11 @@ use super::{
 /// Ids longer than this are not looked up (issued ids are 32 characters).
 const MAX_ID_LEN: usize = 64;
 
-/// `?filter=` of the list route.
+/// `?filter=` of the list route; absent means all.
 #[derive(Deserialize)]
 pub struct ListQuery {
-    filter: Option<String>,
+    #[serde(default)]
+    filter: TaskFilter,
 }
 
 /// `GET /api/tasks?filter=all|active|completed`: the caller's tasks, oldest first. The list
@@ -34,16 +35,11 @@ pub async fn list(
     caller: Bearer,
     query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Vec<Task>>, TasksError> {
-    let bad_filter =
-        || TasksError::invalid("filter", "The filter must be all, active or completed.");
-    // A query that does not parse (a repeated `filter`, say) is refused, never read as "all".
-    let Query(query) = query.map_err(|_| bad_filter())?;
-    let filter = match query.filter.as_deref() {
-        None | Some("all") => TaskFilter::All,
-        Some("active") => TaskFilter::Active,
-        Some("completed") => TaskFilter::Completed,
-        Some(_) => return Err(bad_filter()),
-    };
+    // An unknown filter and a query that does not parse (a repeated `filter`, say) are both
+    // refused, never read as "all".
+    let Query(ListQuery { filter }) = query.map_err(|_| {
+        TasksError::invalid("filter", "The filter must be all, active or completed.")
+    })?;
     store::list(&state.db, &caller.user_id, filter)
         .await?
         .map(Json)
